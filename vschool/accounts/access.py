@@ -1,0 +1,31 @@
+"""Who may use which part of the service, by role.
+
+Page-level permissions are declared once here with `rules` and used by views (through
+`permission_required`), by the navigation and by tests. Record-level rules (which children a
+designated teacher may see) live in each app's own access.py.
+"""
+
+import rules
+
+from vschool.accounts.models import Role
+
+
+def has_role(*roles: Role) -> rules.Predicate:
+    allowed = frozenset(roles)
+
+    @rules.predicate(name=f"has_role({', '.join(sorted(allowed))})")
+    def predicate(user) -> bool:
+        return bool(user.is_authenticated and user.is_active and user.role in allowed)
+
+    return predicate
+
+
+is_virtual_school = has_role(Role.HEAD, Role.CASEWORKER)
+is_head = has_role(Role.HEAD)
+is_admin = has_role(Role.ADMIN)
+is_designated_teacher = has_role(Role.DESIGNATED_TEACHER)
+is_social_worker = has_role(Role.SOCIAL_WORKER)
+is_governor = has_role(Role.GOVERNOR)
+
+rules.add_perm("accounts.use_admin_site", is_admin)
+rules.add_perm("accounts.read_api_docs", is_virtual_school | is_admin)
