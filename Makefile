@@ -10,6 +10,8 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 # Test processes: both cores by default (pytest-xdist).
 TEST_WORKERS ?= 2
+# The tests use their own Redis database, so they never touch a running `make run`'s keys.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: help run test lint bench frontend constraints system-packages services clean
 
@@ -44,10 +46,8 @@ services: $(BIN)/.installed .env
 run: services
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input --verbosity 0
-	$(MANAGE) load_demo_users
-	@echo
-	@echo "Serving $$(grep -m1 '^LA_NAME=' .env | cut -d= -f2- || true) Virtual School at http://127.0.0.1:$(PORT)/ with a Celery worker and beat. Ctrl-C stops all three."
-	@echo
+	@$(MANAGE) load_demo_users --url http://127.0.0.1:$(PORT)/
+	@echo "Starting the web server, a Celery worker and beat. Ctrl-C stops all three."
 	PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
 
 test: system-packages services node_modules/.installed
@@ -55,7 +55,7 @@ test: system-packages services node_modules/.installed
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) collectstatic --no-input --verbosity 0
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
