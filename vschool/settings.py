@@ -22,6 +22,11 @@ CSRF_TRUSTED_ORIGINS = config.string_list("CSRF_TRUSTED_ORIGINS", "")
 LA_CODE = config.la_code("LA_CODE", "999")
 LA_NAME = config.string("LA_NAME", "Exampleshire")
 SERVICE_NAME = f"{LA_NAME} Virtual School"
+# Postcode districts in the council's area, e.g. "PE1,PE2,PE3": they place a care placement
+# inside or outside the authority when the extract gives no placement LA code.
+HOME_POSTCODE_DISTRICTS = frozenset(
+    district.upper() for district in config.string_list("HOME_POSTCODE_DISTRICTS", "")
+)
 SERVICE_PHASE = config.string("SERVICE_PHASE", "Beta")
 SUPPORT_EMAIL = config.string("SUPPORT_EMAIL", "virtual.school@example.org")
 
@@ -35,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
