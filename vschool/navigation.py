@@ -16,6 +16,9 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "home"),
+    NavItem("Children", "pupils:caseload", "pupils.view_caseload"),
+    NavItem("Schools", "pupils:school_list", "pupils.view_schools"),
+    NavItem("Imports", "pupils:import_list", "pupils.import_data"),
     NavItem("API", "api_docs", "accounts.read_api_docs"),
     NavItem("Admin", "admin:index", "accounts.use_admin_site"),
 ]

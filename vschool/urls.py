@@ -24,5 +24,6 @@ urlpatterns = [
         _docs(SpectacularSwaggerSplitView.as_view(url_name="api_schema")),
         name="api_docs",
     ),
+    path("", include("pupils.urls")),
     path("", include("vschool.accounts.urls")),
 ]

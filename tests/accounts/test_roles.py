@@ -14,12 +14,12 @@ HOME_HEADINGS = {
     Role.ADMIN: "Administration",
 }
 NAVIGATION = {
-    Role.HEAD: ["Home", "API"],
-    Role.CASEWORKER: ["Home", "API"],
-    Role.DESIGNATED_TEACHER: ["Home"],
-    Role.SOCIAL_WORKER: ["Home"],
+    Role.HEAD: ["Home", "Children", "Schools", "Imports", "API"],
+    Role.CASEWORKER: ["Home", "Children", "Schools", "Imports", "API"],
+    Role.DESIGNATED_TEACHER: ["Home", "Children", "Schools"],
+    Role.SOCIAL_WORKER: ["Home", "Children"],
     Role.GOVERNOR: ["Home"],
-    Role.ADMIN: ["Home", "API", "Admin"],
+    Role.ADMIN: ["Home", "Schools", "Imports", "API", "Admin"],
 }
 
 

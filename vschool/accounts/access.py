@@ -29,3 +29,10 @@ is_governor = has_role(Role.GOVERNOR)
 
 rules.add_perm("accounts.use_admin_site", is_admin)
 rules.add_perm("accounts.read_api_docs", is_virtual_school | is_admin)
+
+# Children and schools (which children, within a page, is pupils.access).
+rules.add_perm("pupils.view_caseload", is_virtual_school | is_designated_teacher | is_social_worker)
+rules.add_perm("pupils.edit_children", is_virtual_school)
+rules.add_perm("pupils.view_schools", is_virtual_school | is_designated_teacher | is_admin)
+rules.add_perm("pupils.edit_schools", is_virtual_school | is_admin)
+rules.add_perm("pupils.import_data", is_virtual_school | is_admin)
