@@ -47,6 +47,8 @@ run: services
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	@$(MANAGE) load_demo_users --url http://127.0.0.1:$(PORT)/
+	@# The demo Virtual School (made-up children); does nothing once there are children.
+	@$(MANAGE) seed_demo
 	@echo "Starting the web server, a Celery worker and beat. Ctrl-C stops all three."
 	PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
 

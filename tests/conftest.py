@@ -64,19 +64,20 @@ def client_for(db):
     return make
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, worker_id):
-    """A real Celery worker (a thread in this process) on the local Redis.
+@pytest.fixture
+def celery_worker(transactional_db, worker_id):
+    """A real Celery worker (a thread in this process) on the local Redis, for one test.
 
-    Each test process gets its own queue, so parallel test processes never run each other's
-    tasks against the wrong test database.
+    Each test process has its own queue, so parallel test processes never run each other's
+    tasks against the wrong test database; the queue is emptied first, so tasks other tests
+    enqueued are not run; and the worker is stopped (after its current task) before the test
+    database is flushed.
     """
     queue = f"vschool-test-{worker_id}-{os.getpid()}"
     celery_app.conf.task_default_queue = queue
-    with (
-        django_db_blocker.unblock(),
-        start_worker(
-            celery_app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING"
-        ) as worker,
-    ):
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(queue)
+    with start_worker(
+        celery_app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING"
+    ) as worker:
         yield worker

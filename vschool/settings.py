@@ -6,6 +6,7 @@ development. Defaults serve local development against PostgreSQL and Redis on 12
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 from vschool import config
@@ -29,6 +30,15 @@ HOME_POSTCODE_DISTRICTS = frozenset(
 )
 SERVICE_PHASE = config.string("SERVICE_PHASE", "Beta")
 SUPPORT_EMAIL = config.string("SUPPORT_EMAIL", "virtual.school@example.org")
+
+# Personal Education Plans: the bank holidays that working-day deadlines skip, and quality
+# checks the authority has switched off (by key, see peps/quality.py).
+BANK_HOLIDAYS_FILE = Path(
+    config.string("BANK_HOLIDAYS_FILE", str(BASE_DIR / "fixtures" / "bank_holidays.csv"))
+)
+PEP_QUALITY_CHECKS_OFF = frozenset(config.string_list("PEP_QUALITY_CHECKS_OFF", ""))
+# Absolute address of the service, for links in emails.
+SITE_URL = config.string("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -258,6 +268,22 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Default schedules; django-celery-beat copies them into the database, where admins edit them.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "vschool.tasks.heartbeat", "schedule": 60.0},
+    "collect-welfare-call-inbox": {
+        "task": "outcomes.tasks.inbox_collect",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
+    "evaluate-alerts": {
+        "task": "outcomes.tasks.alerts_evaluate_task",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+    },
+    "schedule-peps": {
+        "task": "peps.tasks.pep_schedule",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "send-alert-digest": {
+        "task": "outcomes.tasks.alert_digest_task",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
+    },
 }
 
 # --- Logging: no personal data in logs (DESIGN.md); levels only ---------------------------
@@ -266,5 +292,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": config.string("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -25,5 +25,7 @@ urlpatterns = [
         name="api_docs",
     ),
     path("", include("pupils.urls")),
+    path("", include("outcomes.urls")),
+    path("", include("peps.urls")),
     path("", include("vschool.accounts.urls")),
 ]

@@ -13,11 +13,22 @@ HOME_HEADINGS = {
     Role.GOVERNOR: "Reports",
     Role.ADMIN: "Administration",
 }
+VIRTUAL_SCHOOL_NAVIGATION = [
+    "Home",
+    "Children",
+    "Schools",
+    "PEPs",
+    "Pupil Premium Plus",
+    "Attendance",
+    "Alerts",
+    "Imports",
+    "API",
+]
 NAVIGATION = {
-    Role.HEAD: ["Home", "Children", "Schools", "Imports", "API"],
-    Role.CASEWORKER: ["Home", "Children", "Schools", "Imports", "API"],
-    Role.DESIGNATED_TEACHER: ["Home", "Children", "Schools"],
-    Role.SOCIAL_WORKER: ["Home", "Children"],
+    Role.HEAD: VIRTUAL_SCHOOL_NAVIGATION,
+    Role.CASEWORKER: VIRTUAL_SCHOOL_NAVIGATION,
+    Role.DESIGNATED_TEACHER: ["Home", "Children", "Schools", "PEPs"],
+    Role.SOCIAL_WORKER: ["Home", "Children", "PEPs", "Alerts"],
     Role.GOVERNOR: ["Home"],
     Role.ADMIN: ["Home", "Schools", "Imports", "API", "Admin"],
 }

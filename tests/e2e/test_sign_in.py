@@ -37,7 +37,7 @@ def test_each_role_signs_in_to_its_own_accessible_home_page(page, accessible, ro
     accessible(page)
     sign_in(page, user.email)
 
-    expect(page.get_by_role("heading", name=HOME_HEADINGS[role])).to_be_visible()
+    expect(page.get_by_role("heading", name=HOME_HEADINGS[role], exact=True)).to_be_visible()
     expect(page.get_by_text(f"({user.get_role_display()})")).to_be_visible()
     accessible(page)
 

@@ -1,5 +1,7 @@
+from functools import cache
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.models import Permission, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -12,6 +14,20 @@ class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", "Social worker"
     GOVERNOR = "governor", "Governor"
     ADMIN = "admin", "Administrator"
+
+
+@cache
+def _model_permissions() -> frozenset[str]:
+    return frozenset(
+        f"{app_label}.{codename}"
+        for app_label, codename in Permission.objects.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+
+
+def is_model_permission(perm: str) -> bool:
+    return perm in _model_permissions()
 
 
 class UserManager(BaseUserManager["User"]):
@@ -73,7 +89,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
 
     def has_perm(self, perm: str, obj=None) -> bool:
-        if self.is_active and self.role == Role.ADMIN:
+        """Administrators hold every Django model permission (the admin site's add, change,
+        delete and view); the service's own permissions, such as seeing children, are decided
+        by the role rules in vschool/accounts/access.py for them as for everyone."""
+        if self.is_active and self.role == Role.ADMIN and obj is None and is_model_permission(perm):
             return True
         return super().has_perm(perm, obj)
 

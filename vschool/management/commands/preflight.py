@@ -42,8 +42,10 @@ class Command(BaseCommand):
                 f"{str(error).strip()}\nStart it with:\n  {START_POSTGRES}\n"
                 "or point DATABASE_URL at a running server."
             )
+        # CREATE DATABASE cannot run in a transaction, and psycopg2's `with connection` opens
+        # one even in autocommit mode, so only the cursor is a context manager here.
         connection.autocommit = True
-        with connection, connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
             if cursor.fetchone() is None:
                 cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
