@@ -47,6 +47,13 @@ class Child(models.Model):
     class Meta:
         ordering = ["legal_last_name", "legal_first_name", "la_child_id"]
         verbose_name_plural = "children"
+        # The caseload's default order, read straight from the index a page at a time.
+        indexes = [
+            models.Index(
+                fields=["legal_last_name", "legal_first_name", "la_child_id", "id"],
+                name="child_caseload_order",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["upn"], condition=~Q(upn=""), name="child_upn_unique_when_present"
