@@ -59,8 +59,10 @@ def seed_children(count: int, first: int = 0) -> None:
         urn="900001", defaults={"la_code": "999", "name": "Bench School", "phase": "secondary"}
     )
     Child.objects.bulk_create(
-        (Child(la_child_id=f"B{first + n:06d}", date_of_birth=date(2012, 1, 1))
-         for n in range(count)),
+        (
+            Child(la_child_id=f"B{first + n:06d}", date_of_birth=date(2012, 1, 1))
+            for n in range(count)
+        ),
         batch_size=5000,
     )
 
@@ -108,8 +110,10 @@ def raw_copy(content: bytes) -> float:
     for line in content.decode().splitlines()[1:]:
         cells = line.split(",")
         day, month, year = cells[6].split("/")
-        rows.write(f"{ids[cells[0]]},{year}-{month}-{day},1,{cells[7]},{cells[8]},{cells[9]},"
-                   f"{cells[10]},1\n")
+        rows.write(
+            f"{ids[cells[0]]},{year}-{month}-{day},1,{cells[7]},{cells[8]},{cells[9]},"
+            f"{cells[10]},1\n"
+        )
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE bare_attendance (child_id bigint, date date, school_id bigint,"
@@ -121,7 +125,8 @@ def raw_copy(content: bytes) -> float:
         with connection.cursor() as cursor:
             cursor.copy_expert(
                 "COPY bare_attendance FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (am, pm,"
-                " reason, comments))", rows,
+                " reason, comments))",
+                rows,
             )
 
     from django.db import transaction
@@ -153,13 +158,16 @@ def add_term_marks(first_child: int, count: int, days: list[date]) -> None:
     rows = io.StringIO()
     for child_id in ids:
         for day in days:
-            rows.write(f"{child_id},{day.isoformat()},1,{rnd.choice(CODES)},{rnd.choice(CODES)},,,\n")
+            rows.write(
+                f"{child_id},{day.isoformat()},1,{rnd.choice(CODES)},{rnd.choice(CODES)},,,\n"
+            )
     rows.seek(0)
     with connection.cursor() as cursor:
         cursor.copy_expert(
             "COPY outcomes_attendanceday (child_id, date, school_id, am, pm, reason, comments,"
             " source_import_id) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (am, pm, reason,"
-            " comments))", rows,
+            " comments))",
+            rows,
         )
 
 
@@ -177,21 +185,30 @@ def main() -> None:
     days = school_days(dates.academic_year_start(last_year), 190)
     content = feed_csv(2000, days)
     marks = 2000 * len(days) * 2
-    print(f"A year's feed: {len(days)} school days, 2,000 children, {marks:,} marks, "
-          f"{len(content) / 1e6:.1f} MB")
+    print(
+        f"A year's feed: {len(days)} school days, 2,000 children, {marks:,} marks, "
+        f"{len(content) / 1e6:.1f} MB"
+    )
 
     copy_seconds = raw_copy(content)
     counts = {}
     ours = timed(lambda: counts.update(import_file(content, "year.csv")))
-    print(f"  raw COPY into a bare table: {copy_seconds:6.2f} s  {marks / copy_seconds:>10,.0f} marks/s")
-    print(f"  our import, whole pipeline: {ours:6.2f} s  {marks / ours:>10,.0f} marks/s"
-          f"  ({counts['marks_created']:,} created, {counts['rows_held']:,} rows held)")
+    print(
+        f"  raw COPY into a bare table: {copy_seconds:6.2f} s"
+        f"  {marks / copy_seconds:>10,.0f} marks/s"
+    )
+    print(
+        f"  our import, whole pipeline: {ours:6.2f} s  {marks / ours:>10,.0f} marks/s"
+        f"  ({counts['marks_created']:,} created, {counts['rows_held']:,} rows held)"
+    )
     ratio = copy_seconds / ours
     print(f"  ratio ours : COPY = {ratio:.3f}  (aim ≥ 0.15: {'PASS' if ratio >= 0.15 else 'FAIL'})")
 
     again = timed(lambda: counts.update(import_file(content, "year-again.csv")))
-    print(f"  re-import of the unchanged year: {again:.2f} s "
-          f"({counts['marks_unchanged']:,} unchanged, {counts['marks_created']} created)")
+    print(
+        f"  re-import of the unchanged year: {again:.2f} s "
+        f"({counts['marks_unchanged']:,} unchanged, {counts['marks_created']} created)"
+    )
     today_file = feed_csv(2000, [days[-1] + timedelta(days=3)], seed=9)
     one_day = timed(lambda: counts.update(import_file(today_file, "day.csv")))
     print(f"  a one-day file (2,000 rows): {one_day:.2f} s")
@@ -205,8 +222,10 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     large = summary_time(20000, autumn)
-    print(f"  ratio 20,000 : 2,000 = {large / small:.1f}  (aim < 12: "
-          f"{'PASS' if large / small < 12 else 'FAIL'})")
+    print(
+        f"  ratio 20,000 : 2,000 = {large / small:.1f}  (aim < 12: "
+        f"{'PASS' if large / small < 12 else 'FAIL'})"
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from outcomes.codes import attendance_codes
 from outcomes.feeds.layout import FeedColumns
+from outcomes.models import FeedChildAlias
 from pupils.models import Child, Enrolment, School
 from vschool import dates
 
@@ -93,6 +94,8 @@ def apply_attendance(
                 + " cells, more than the file has columns."
             ),
         )
+    if "_held" in frame.columns:
+        checks.hold(frame["_held"] != "", lambda rows: frame["_held"][rows])
     day = _check_dates(frame, checks, columns.date_format)
     _check_codes(frame, checks, day)
     school_id = _check_schools(frame, checks)
@@ -200,11 +203,11 @@ def _lookup(values: pd.Series, known: dict) -> pd.Series:
 def _match_children(frame: pd.DataFrame, checks: _Checks) -> pd.Series:
     """By the LA child ID first, then by the UPN; a row for neither is held as unmatched so a
     caseworker can link it to a child."""
+    ids = frame["la_child_id"].unique().tolist()
     by_la_id = dict(
-        Child.objects.filter(la_child_id__in=frame["la_child_id"].unique().tolist()).values_list(
-            "la_child_id", "id"
-        )
+        FeedChildAlias.objects.filter(feed_child_id__in=ids).values_list("feed_child_id", "child")
     )
+    by_la_id.update(Child.objects.filter(la_child_id__in=ids).values_list("la_child_id", "id"))
     upns = [upn for upn in frame["upn"].unique().tolist() if upn]
     by_upn = dict(Child.objects.filter(upn__in=upns).values_list("upn", "id"))
     child_id = _lookup(frame["la_child_id"], by_la_id).fillna(_lookup(frame["upn"], by_upn))

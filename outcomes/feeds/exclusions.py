@@ -8,7 +8,7 @@ import pandas as pd
 
 from outcomes.codes import exclusion_reasons
 from outcomes.feeds.layout import FeedColumns
-from outcomes.models import ExclusionType, Suspension
+from outcomes.models import ExclusionType, FeedChildAlias, Suspension
 from pupils.imports.common import long_date, parse_date
 from pupils.models import Child, School
 
@@ -53,10 +53,18 @@ def apply_exclusions(
     schools = dict(
         School.objects.filter(urn__in=frame["urn"].unique().tolist()).values_list("urn", "id")
     )
+    seen: dict[tuple, int] = {}
     for row, record in zip(frame.index, frame.to_dict("records"), strict=True):
         try:
             child_id = int(child_ids[row]) if child_ids is not None else _child(record)
             wanted = _suspension(record, schools, columns.date_format)
+            key = (child_id, wanted["school_id"], wanted["kind"], wanted["start_date"])
+            if key in seen:
+                raise _Held(
+                    f"Row {seen[key]} is for the same suspension (child, school, type and first "
+                    "day): only that row was applied."
+                )
+            seen[key] = int(row)
         except _Held as held:
             data = {k: v for k, v in record.items() if not k.startswith("_")}
             result.held.append(
@@ -69,6 +77,9 @@ def apply_exclusions(
 
 def _child(record: dict) -> int:
     child = Child.objects.filter(la_child_id=record["la_child_id"]).first()
+    alias = FeedChildAlias.objects.filter(feed_child_id=record["la_child_id"]).first()
+    if child is None and alias is not None:
+        return alias.child_id
     if child is None and record.get("upn"):
         child = Child.objects.filter(upn=record["upn"]).first()
     if child is None:

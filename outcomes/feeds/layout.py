@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from outcomes.models import FeedKind, FeedLayout, FeedMapping
-from pupils.imports.common import FileSpec, UnreadableFile, read_table
+from pupils.imports.common import FileSpec, read_table
 
 DEFAULT_COLUMNS: dict[str, dict[str, str]] = {
     FeedKind.ATTENDANCE: {
@@ -54,6 +54,7 @@ class FeedColumns:
     headings: dict[str, str]  # our field → the file's heading
     date_format: str = "%d/%m/%Y"
     layout: str = FeedLayout.DAY_ROWS
+    delimiter: str = ""  # blank: worked out from the file
 
     @classmethod
     def for_mapping(cls, kind: str, mapping: FeedMapping | None) -> "FeedColumns":
@@ -68,6 +69,7 @@ class FeedColumns:
             headings={**defaults, **mapping.columns},
             date_format=mapping.date_format,
             layout=mapping.layout,
+            delimiter=mapping.delimiter,
         )
 
     @property
@@ -79,7 +81,13 @@ class FeedColumns:
     def spec(self) -> FileSpec:
         required = tuple(self.headings[name] for name in self.required)
         optional = tuple(h for name, h in self.headings.items() if name not in self.required)
-        return FileSpec(role=self.kind, label=self.kind, required=required, optional=optional)
+        return FileSpec(
+            role=self.kind,
+            label=self.kind,
+            required=required,
+            optional=optional,
+            delimiter=self.delimiter,
+        )
 
 
 def read_feed(name: str, content: bytes, columns: FeedColumns) -> pd.DataFrame:
@@ -104,19 +112,27 @@ def read_feed(name: str, content: bytes, columns: FeedColumns) -> pd.DataFrame:
 
 def _days_from_sessions(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per session → one row per day, keeping the first row number of the day.
-    Sessions are read as AM/PM, A/P, morning/afternoon or 1/2."""
+    Sessions are read as AM/PM, A/P, morning/afternoon or 1/2. A row whose session cannot be
+    read, or rows giving different codes for one session, come back marked `_held` with the
+    reason, so the rest of the file still goes in."""
     session = (
         frame["session"]
         .str.upper()
         .str[:1]
         .map({"A": "am", "M": "am", "1": "am", "P": "pm", "2": "pm"})
     )
-    if session.isna().any():
-        bad = frame.loc[session.isna(), "session"].iloc[0]
-        raise UnreadableFile(f"The session column holds '{bad}', which is not AM or PM")
-    frame = frame.assign(_session=session)
+    frame = frame.assign(_session=session).reset_index(names="_row")
     key = ["la_child_id", "upn", "urn", "date"]
-    frame = frame.reset_index(names="_row")
+    unreadable = frame["_session"].isna()
+    codes = frame[~unreadable].groupby([*key, "_session"])["code"].transform("nunique")
+    disagree = codes.gt(1).reindex(frame.index, fill_value=False)
+    held = frame[unreadable | disagree].assign(am="", pm="")
+    held["_held"] = (
+        "Rows for the same child, day and session give different codes, so none of them "
+        "was applied."
+    )
+    held.loc[unreadable, "_held"] = "Session '" + held["session"] + "' is not AM or PM."
+    frame = frame[~(unreadable | disagree)]
     days = frame.pivot_table(
         index=key, columns="_session", values="code", aggfunc="first", fill_value=""
     ).reset_index()
@@ -129,7 +145,8 @@ def _days_from_sessions(frame: pd.DataFrame) -> pd.DataFrame:
         dob=("dob", "first"),
     )
     days = days.merge(firsts, on=key)
-    for session in ("am", "pm"):
-        if session not in days.columns:
-            days[session] = ""
+    for name in ("am", "pm"):
+        if name not in days.columns:
+            days[name] = ""
+    days = pd.concat([days.assign(_held=""), held[[*days.columns, "_held"]]])
     return days.set_index("_row").sort_index().rename_axis(None)

@@ -3,6 +3,7 @@ from outcomes.models.attendance import AttendanceCorrection, AttendanceDay, Sess
 from outcomes.models.exclusions import ExclusionOutcome, ExclusionType, Suspension
 from outcomes.models.imports import (
     AttendanceImport,
+    FeedChildAlias,
     FeedKind,
     FeedLayout,
     FeedMapping,
@@ -12,19 +13,16 @@ from outcomes.models.imports import (
 )
 
 __all__ = [
-    "COUNTED_CATEGORIES",
     "DEFAULT_RULES",
     "Alert",
     "AlertKind",
     "AlertRule",
-    "AttendanceCategory",
-    "AttendanceCode",
     "AttendanceCorrection",
     "AttendanceDay",
     "AttendanceImport",
     "ExclusionOutcome",
-    "ExclusionReason",
     "ExclusionType",
+    "FeedChildAlias",
     "FeedKind",
     "FeedLayout",
     "FeedMapping",

@@ -122,3 +122,18 @@ class HeldFeedRow(models.Model):
 
     def __str__(self) -> str:
         return f"Row {self.row_number}: {self.reason}"
+
+
+class FeedChildAlias(models.Model):
+    """An identifier the feed uses for a child that is not their LA child ID, remembered when a
+    caseworker links an unmatched row, so the next day's file matches on its own."""
+
+    feed_child_id = models.CharField(max_length=50, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.feed_child_id} → {self.child_id}"

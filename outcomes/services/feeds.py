@@ -15,6 +15,7 @@ from outcomes.feeds.exclusions import apply_exclusions
 from outcomes.feeds.layout import FeedColumns, read_feed
 from outcomes.models import (
     AttendanceImport,
+    FeedChildAlias,
     FeedKind,
     FeedMapping,
     HeldFeedRow,
@@ -84,6 +85,12 @@ def feed_discard(*, feed: AttendanceImport, acting_user) -> None:
     AttendanceImport.objects.filter(pk=feed.pk, status=ImportStatus.CHECKED).update(
         status=ImportStatus.DISCARDED, finished_at=timezone.now()
     )
+
+
+def _evaluate_alerts(child_ids: list[int]) -> None:
+    from outcomes.tasks import alerts_evaluate_task
+
+    alerts_evaluate_task.delay_on_commit(child_ids)
 
 
 def _enqueue(feed: AttendanceImport) -> None:
@@ -163,9 +170,11 @@ def feed_import_run(*, feed_id: int) -> list[int]:
 def held_rows_link(*, held: HeldFeedRow, child: Child, acting_user) -> int:
     """Apply an unmatched row, and every other held row with the same identifiers, to the
     child the caseworker chose; returns how many rows were applied."""
-    same = HeldFeedRow.objects.select_for_update().filter(
+    # Only rows of imported files: a checked or discarded file has applied nothing.
+    same = HeldFeedRow.objects.select_for_update(of=("self",)).filter(
         unmatched=True,
         status=HeldStatus.HELD,
+        feed_import__status=ImportStatus.IMPORTED,
         feed_import__kind=held.feed_import.kind,
         data__la_child_id=held.data.get("la_child_id", ""),
         data__upn=held.data.get("upn", ""),
@@ -176,7 +185,18 @@ def held_rows_link(*, held: HeldFeedRow, child: Child, acting_user) -> int:
         for feed in {row.feed_import for row in rows}:
             mine = [row for row in rows if row.feed_import_id == feed.pk]
             applied += _apply_linked(feed, mine, child, acting_user)
+        _remember_alias(held.data.get("la_child_id", ""), child, acting_user)
+        if applied:
+            _evaluate_alerts([child.pk])
         return applied
+
+
+def _remember_alias(feed_child_id: str, child: Child, acting_user) -> None:
+    """The feed's own identifier for the child, so tomorrow's file matches without help."""
+    if feed_child_id and feed_child_id != child.la_child_id:
+        FeedChildAlias.objects.update_or_create(
+            feed_child_id=feed_child_id, defaults={"child": child, "created_by": acting_user}
+        )
 
 
 def _apply_linked(feed: AttendanceImport, rows: list[HeldFeedRow], child, acting_user) -> int:

@@ -49,9 +49,10 @@ def test_a_worker_imports_a_file_dropped_in_the_inbox(celery_worker, settings, t
         drop(settings.IMPORT_INBOX_DIR, ATTENDANCE)
         tasks.inbox_collect.delay().get(timeout=30)
         deadline = time.time() + 30
-        while time.time() < deadline and not AttendanceImport.objects.filter(
-            status=ImportStatus.IMPORTED
-        ).exists():
+        while (
+            time.time() < deadline
+            and not AttendanceImport.objects.filter(status=ImportStatus.IMPORTED).exists()
+        ):
             time.sleep(0.2)
 
     feed = AttendanceImport.objects.get()

@@ -4,9 +4,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from outcomes.models import AttendanceImport, FeedMapping, ImportStatus
 from outcomes.services import feeds
+from outcomes.services.alerts import alerts_evaluate
 
 
 class Command(BaseCommand):
@@ -38,7 +40,9 @@ class Command(BaseCommand):
             )
         except feeds.DuplicateFeed as duplicate:
             raise CommandError(str(duplicate)) from None
-        feeds.feed_import_run(feed_id=feed.pk)
+        changed = feeds.feed_import_run(feed_id=feed.pk)
+        # Straight away, as the worker would after a queued import.
+        alerts_evaluate(child_ids=changed, today=timezone.localdate())
         feed = AttendanceImport.objects.get(pk=feed.pk)
         if feed.status == ImportStatus.FAILED:
             raise CommandError(feed.failure)
