@@ -1,0 +1,37 @@
+from peps.models.plans import (
+    EefApproach,
+    Notification,
+    Pep,
+    PepKind,
+    PepSection,
+    PepStatus,
+    PepTarget,
+    PepTransition,
+    PepVariant,
+    QaRating,
+    SectionFeedback,
+    TargetReview,
+    TermDeadline,
+)
+from peps.models.ppplus import GrantYear, LedgerCategory, LedgerEntry, PpRequest, PpRequestStatus
+
+__all__ = [
+    "EefApproach",
+    "GrantYear",
+    "LedgerCategory",
+    "LedgerEntry",
+    "Notification",
+    "Pep",
+    "PepKind",
+    "PepSection",
+    "PepStatus",
+    "PepTarget",
+    "PepTransition",
+    "PepVariant",
+    "PpRequest",
+    "PpRequestStatus",
+    "QaRating",
+    "SectionFeedback",
+    "TargetReview",
+    "TermDeadline",
+]
