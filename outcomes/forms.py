@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 
 from outcomes.codes import ExclusionReason, exclusion_reasons
 from outcomes.models import ExclusionOutcome, ExclusionType
-from pupils.forms import GovukDateField, GovukForm
 from pupils.models import School
+from vschool.forms import GovukDateField, GovukForm
 
 NOT_KNOWN = "not_known"
 AP_ANSWERS = {"yes": True, "no": False, NOT_KNOWN: None}

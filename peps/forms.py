@@ -14,8 +14,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout
 from django import forms
 
 from peps.models import EefApproach, Pep, QaRating, TargetReview
-from pupils.forms import GovukDateField, GovukForm
 from vschool.dates import long_date
+from vschool.forms import GovukDateField, GovukForm
 
 COMPLETED = [
     ("yes", "Yes, I’ve completed this section"),

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 
 from peps.models import EefApproach, GrantYear, LedgerCategory, PepTarget, PpRequest
 from peps.services.ppplus import pounds
-from pupils.forms import GovukForm
 from pupils.models import Child, School
+from vschool.forms import GovukForm
 
 
 def _short_input(width: int, *, mode: str = "decimal") -> forms.TextInput:

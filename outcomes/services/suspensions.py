@@ -16,20 +16,9 @@ from pupils.models import Child, School
 from pupils.services import long_date
 from vschool.dates import weekdays
 from vschool.history import attributed
+from vschool.services import Errors
 
 MAX_REASONS = 3
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.by_field.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
 
 
 def max_sessions(kind: str, start: date, end: date) -> int:
@@ -38,7 +27,7 @@ def max_sessions(kind: str, start: date, end: date) -> int:
     return days if kind == ExclusionType.LUNCHTIME else 2 * days
 
 
-def _check_dates(errors: _Errors, start: date, end: date) -> bool:
+def _check_dates(errors: Errors, start: date, end: date) -> bool:
     """True if the dates make a range the sessions can be checked against."""
     if start.weekday() >= 5:
         errors.add("start_date", "The first day must be a school day, Monday to Friday")
@@ -50,7 +39,7 @@ def _check_dates(errors: _Errors, start: date, end: date) -> bool:
     return True
 
 
-def _check_sessions(errors: _Errors, kind: str, start: date, end: date, sessions: int) -> None:
+def _check_sessions(errors: Errors, kind: str, start: date, end: date, sessions: int) -> None:
     if sessions < 1:
         errors.add("sessions_lost", "Sessions lost must be 1 or more")
         return
@@ -65,7 +54,7 @@ def _check_sessions(errors: _Errors, kind: str, start: date, end: date, sessions
         )
 
 
-def _check_reasons(errors: _Errors, reasons: list[str], start: date) -> None:
+def _check_reasons(errors: Errors, reasons: list[str], start: date) -> None:
     known = exclusion_reasons()
     if not reasons:
         errors.add("reasons", "Select the reason for the suspension")
@@ -97,7 +86,7 @@ def _check(
     reasons: list[str],
     outcome: str,
 ) -> None:
-    errors = _Errors()
+    errors = Errors()
     if kind not in ExclusionType.values:
         errors.add("kind", "Select the type of suspension or exclusion")
     if outcome not in ExclusionOutcome.values:

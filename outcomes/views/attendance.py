@@ -213,7 +213,7 @@ def suspension_add(request: HttpRequest, pk: int) -> HttpResponse:
         intro += "recorded against a school the child has been on the roll of."
     return render(
         request,
-        "pupils/edit/form.html",
+        "form_page.html",
         {
             "form": form,
             "heading": "Record a suspension",

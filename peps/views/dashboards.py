@@ -22,9 +22,9 @@ from peps.access import peps_visible_to
 from peps.models import QaRating, TermDeadline
 from peps.quality import good_or_better_ratings
 from peps.services.scheduling import default_term_deadline, term_deadline_set
-from pupils.forms import GovukDateField, GovukForm
 from vschool import dates
 from vschool.dates import Term
+from vschool.forms import GovukDateField, GovukForm
 
 PERMISSION = "peps.view_dashboards"
 LIST_PAGE_SIZE = 25

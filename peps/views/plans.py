@@ -38,15 +38,12 @@ from pupils.models import Child, School
 from pupils.views.children import record_tab
 from vschool.accounts.models import Role
 from vschool.dates import TermName, academic_year_label
+from vschool.views import posted
 
 views_peps = permission_required("peps.view_peps", raise_exception=True)
 reviews_peps = permission_required("peps.review_peps", raise_exception=True)
 PAGE_SIZE = 50
 TO_COMPLETE = (PepStatus.NOT_STARTED, PepStatus.IN_PROGRESS, PepStatus.RETURNED)
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
 
 
 def _detail(pep: Pep) -> str:
@@ -170,7 +167,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     if key == TARGETS.key and "target" in request.GET:
         return _target_page(request, pep, editable)
     section = PepSection.objects.filter(pep=pep, key=key).first()
-    form = section_form(spec, pep, section, _posted(request) if editable else None)
+    form = section_form(spec, pep, section, posted(request) if editable else None)
     if request.method == "POST" and form.is_valid():
         try:
             _save_section(request, pep, key, form)
@@ -238,7 +235,7 @@ def _target_page(request: HttpRequest, pep: Pep, editable: bool) -> HttpResponse
     if target is not None and request.GET.get("remove") == "yes":
         return _target_remove(request, pep, target, back)
     initial = {name: getattr(target, name) for name in workflow.TARGET_FIELDS} if target else {}
-    form = TargetForm(_posted(request), initial=initial)
+    form = TargetForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             workflow.target_save(
@@ -252,7 +249,7 @@ def _target_page(request: HttpRequest, pep: Pep, editable: bool) -> HttpResponse
     heading = "Add a target" if target is None else "Change this target"
     return render(
         request,
-        "peps/form.html",
+        "form_page.html",
         {"form": form, "heading": heading, "caption": pep.child.display_name, "back_url": back},
     )
 
@@ -320,7 +317,7 @@ def pep_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "Only a submitted PEP can be reviewed")
         return redirect(_detail(pep))
     sections = pep_sections(pep, with_rows=True)
-    form = ReviewForm(_posted(request), sections=[view.spec for view in sections])
+    form = ReviewForm(posted(request), sections=[view.spec for view in sections])
     if request.method == "POST" and form.is_valid():
         try:
             done = _decide(request, pep, form)

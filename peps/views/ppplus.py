@@ -5,12 +5,12 @@ decisions, a request raised from a PEP, and adding ledger entries and grant year
 Every figure comes from peps.ppplus_figures; every write from peps.services.ppplus."""
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -24,15 +24,14 @@ from peps.models import GrantYear, LedgerEntry, PpRequest, PpRequestStatus
 from peps.ppplus_forms import DecisionForm, GrantYearForm, LedgerEntryForm, RequestForm
 from peps.services import ppplus as services
 from pupils.access import children_visible_to, schools_visible_to
-from pupils.forms import GovukForm
 from pupils.imports.common import spreadsheet_safe
 from vschool.accounts.models import Role
 from vschool.dates import long_date
+from vschool.views import form_page, posted
 
 manages = permission_required("peps.manage_ppplus", raise_exception=True)
 decides = permission_required("peps.decide_ppplus", raise_exception=True)
 views_peps = permission_required("peps.view_peps", raise_exception=True)
-FORM_TEMPLATE = "peps/ppplus/form.html"
 TOP = 10  # schools and children shown on the budget page; the CSVs have them all
 REQUESTS_PAGE_SIZE = 50
 STATUS_COLOURS = {
@@ -41,31 +40,6 @@ STATUS_COLOURS = {
     PpRequestStatus.PART_APPROVED: "yellow",
     PpRequestStatus.DECLINED: "red",
 }
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
-def _form_page(
-    request: HttpRequest,
-    form: GovukForm,
-    *,
-    save: Callable[[dict], object],
-    done: str,
-    next_url: Callable[[object], str],
-    context: dict,
-) -> HttpResponse:
-    """Call the service on a valid POST and go on; otherwise show the form with its errors."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, done)
-            return redirect(next_url(saved))
-    return render(request, FORM_TEMPLATE, {"form": form, **context})
 
 
 def _budget_url(year: GrantYear | int | None = None) -> str:
@@ -324,12 +298,13 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         "caption": str(pp_request.pep.child),
         "back_url": reverse("peps:request_list"),
         "rows": _request_rows(pp_request),
-        "pep_url": reverse("peps:pep_detail", args=[pp_request.pep_id]),
+        "related_url": reverse("peps:pep_detail", args=[pp_request.pep_id]),
+        "related_label": "Open the PEP",
     }
     if pp_request.status != PpRequestStatus.PENDING:
         return render(request, "peps/ppplus/decided.html", {**context, "pp_request": pp_request})
-    form = DecisionForm(_posted(request), pp_request=pp_request)
-    return _form_page(
+    form = DecisionForm(posted(request), pp_request=pp_request)
+    return form_page(
         request,
         form,
         save=lambda data: services.pp_request_decide(
@@ -364,9 +339,9 @@ def request_add(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "peps/ppplus/message.html", {**context, "message": message})
     # The targets section links here for one target: start with it chosen.
     form = RequestForm(
-        _posted(request), targets=targets, initial={"target": request.GET.get("target")}
+        posted(request), targets=targets, initial={"target": request.GET.get("target")}
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         save=lambda data: services.pp_request_raise(acting_user=request.user, pep=pep, **data),
@@ -387,13 +362,13 @@ def ledger_entry_add(request: HttpRequest) -> HttpResponse:
         return redirect("peps:grant_year_add")
     current = services.grant_year_for(timezone.localdate())
     form = LedgerEntryForm(
-        _posted(request),
+        posted(request),
         initial={"grant_year": current},
         children=children_visible_to(request.user),
         schools=schools_visible_to(request.user),
         can_override=request.user.has_perm("peps.decide_ppplus"),
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         save=lambda data: services.ledger_entry_add(acting_user=request.user, **data),
@@ -412,8 +387,8 @@ def ledger_entry_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @manages
 def grant_year_add(request: HttpRequest) -> HttpResponse:
-    form = GrantYearForm(_posted(request))
-    return _form_page(
+    form = GrantYearForm(posted(request))
+    return form_page(
         request,
         form,
         save=lambda data: services.grant_year_create(acting_user=request.user, **data),

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from vschool.dates import long_date
 from vschool.history import attributed
+from vschool.services import Errors
 
 LA_CODE = re.compile(r"^\d{3}$")
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
@@ -74,20 +75,6 @@ def attributed_write(acting_user, source: str) -> Iterator[None]:
             (None, "This change clashes with another record. Check the dates and try again."),
         )
         raise ValidationError({field: message} if field else message) from error
-
-
-class Errors:
-    """Collects every problem with a change, so the user sees them all at once."""
-
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.by_field.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
 
 
 def check_la_code(errors: Errors, field: str, value: str, what: str) -> None:

@@ -5,11 +5,9 @@ the change breaks comes back from the service as errors on the form."""
 from collections.abc import Callable
 from datetime import date
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,42 +15,21 @@ from pupils import forms, services
 from pupils.access import child_get_for_user, school_get_for_user
 from pupils.care import current_episode
 from pupils.models import Allocation, AllocationRole, Child, EnrolmentKind, School, SenRecord
+from vschool.views import form_page, posted
 
 edits_children = permission_required("pupils.edit_children", raise_exception=True)
 edits_schools = permission_required("pupils.edit_schools", raise_exception=True)
-TEMPLATE = "pupils/edit/form.html"
-
-
-def _form_page(
-    request: HttpRequest,
-    form: forms.GovukForm,
-    *,
-    save: Callable[[dict], object],
-    done: str,
-    next_url: Callable[[object], str],
-    context: dict,
-) -> HttpResponse:
-    """The one pattern every edit page follows: on a valid POST call the service; on success
-    say so and go on; otherwise show the form again with its errors."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, done)
-            return redirect(next_url(saved))
-    return render(request, TEMPLATE, {"form": form, **context})
-
-
-def _posted(request: HttpRequest):
-    """The submitted data, or None to show the form unfilled."""
-    return request.POST if request.method == "POST" else None
 
 
 def _child_page(child: Child, heading: str, **extra) -> dict:
     back = reverse("pupils:child_detail", args=[child.pk])
-    return {"heading": heading, "caption": child.display_name, "back_url": back, **extra}
+    return {
+        "heading": heading,
+        "caption": child.display_name,
+        "back_url": back,
+        "rows_heading": "Recorded now",
+        **extra,
+    }
 
 
 def _to_child(child: Child) -> Callable[[object], str]:
@@ -69,8 +46,8 @@ def _yes_no(value: bool) -> str:
 @login_required
 @edits_children
 def child_add(request: HttpRequest) -> HttpResponse:
-    form = forms.ChildAddForm(_posted(request))
-    return _form_page(
+    form = forms.ChildAddForm(posted(request))
+    return form_page(
         request,
         form,
         save=lambda data: services.child_create(acting_user=request.user, **data),
@@ -85,8 +62,8 @@ def child_add(request: HttpRequest) -> HttpResponse:
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_get_for_user(request.user, pk)
     initial = {name: getattr(child, name) for name in forms.ChildForm.base_fields}
-    form = forms.ChildForm(_posted(request), initial=initial)
-    return _form_page(
+    form = forms.ChildForm(posted(request), initial=initial)
+    return form_page(
         request,
         form,
         save=lambda data: services.child_update(acting_user=request.user, child=child, **data),
@@ -119,9 +96,9 @@ def allocation_change(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_get_for_user(request.user, pk)
     role = request.GET.get("role")
     initial = {"role": role} if role in AllocationRole.values else {}
-    form = forms.AllocationForm(_posted(request), initial=initial)
+    form = forms.AllocationForm(posted(request), initial=initial)
     rows = _people_rows(child, timezone.localdate())
-    return _form_page(
+    return form_page(
         request,
         form,
         save=lambda data: services.allocation_change(acting_user=request.user, child=child, **data),
@@ -149,9 +126,9 @@ def _school_rows(child: Child, today: date) -> list[dict]:
 @edits_children
 def enrolment_add(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_get_for_user(request.user, pk)
-    form = forms.EnrolmentAddForm(_posted(request))
+    form = forms.EnrolmentAddForm(posted(request))
     rows = _school_rows(child, timezone.localdate())
-    return _form_page(
+    return form_page(
         request,
         form,
         save=lambda data: services.enrolment_add(acting_user=request.user, child=child, **data),
@@ -166,13 +143,13 @@ def enrolment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def enrolment_end(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
     child = child_get_for_user(request.user, pk)
     enrolment = get_object_or_404(child.enrolments.select_related("school"), pk=enrolment_pk)
-    form = forms.EnrolmentEndForm(_posted(request), initial={"end_date": enrolment.end_date})
+    form = forms.EnrolmentEndForm(posted(request), initial={"end_date": enrolment.end_date})
     rows = [
         {"key": "School", "value": enrolment.school.name},
         {"key": "Registration", "value": enrolment.get_kind_display()},
         {"key": "On roll since", "value": services.long_date(enrolment.start_date)},
     ]
-    return _form_page(
+    return form_page(
         request,
         form,
         save=lambda data: services.enrolment_end(
@@ -203,9 +180,9 @@ def _placement_rows(child: Child, today: date) -> list[dict]:
 @edits_children
 def placement_change(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_get_for_user(request.user, pk)
-    form = forms.PlacementChangeForm(_posted(request))
+    form = forms.PlacementChangeForm(posted(request))
     rows = _placement_rows(child, timezone.localdate())
-    return _form_page(
+    return form_page(
         request,
         form,
         save=lambda data: services.placement_change(acting_user=request.user, child=child, **data),
@@ -236,9 +213,9 @@ def _sen_rows(child: Child, today: date) -> list[dict]:
 @edits_children
 def sen_change(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_get_for_user(request.user, pk)
-    form = forms.SenChangeForm(_posted(request))
+    form = forms.SenChangeForm(posted(request))
     rows = _sen_rows(child, timezone.localdate())
-    return _form_page(
+    return form_page(
         request,
         form,
         save=lambda data: services.sen_change(acting_user=request.user, child=child, **data),
@@ -263,8 +240,8 @@ def _to_school(school: School) -> str:
 @login_required
 @edits_schools
 def school_add(request: HttpRequest) -> HttpResponse:
-    form = forms.SchoolForm(_posted(request))
-    return _form_page(
+    form = forms.SchoolForm(posted(request))
+    return form_page(
         request,
         form,
         save=lambda data: services.school_create(acting_user=request.user, **data),
@@ -280,8 +257,8 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
     school = school_get_for_user(request.user, pk)
     initial = {name: getattr(school, name) for name in forms.SchoolForm.base_fields}
     initial["is_open"] = _yes_no(school.is_open)
-    form = forms.SchoolForm(_posted(request), initial=initial)
-    return _form_page(
+    form = forms.SchoolForm(posted(request), initial=initial)
+    return form_page(
         request,
         form,
         save=lambda data: services.school_update(acting_user=request.user, school=school, **data),
