@@ -49,6 +49,8 @@ run: services
 	@$(MANAGE) load_demo_users --url http://127.0.0.1:$(PORT)/
 	@# The demo Virtual School (made-up children); does nothing once there are children.
 	@$(MANAGE) seed_demo
+	@# Demo attendance, suspensions and alerts; does nothing once there are marks.
+	@$(MANAGE) seed_demo_attendance
 	@# This term's PEPs for the children in care (what the 06:30 job does every day).
 	@$(MANAGE) schedule_peps
 	@echo "Starting the web server, a Celery worker and beat. Ctrl-C stops all three."
