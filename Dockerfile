@@ -29,7 +29,8 @@ RUN DEBUG=1 python manage.py collectstatic --no-input --verbosity 0
 
 USER vschool
 EXPOSE 8000
+# The probe names the site's own host: Django refuses requests for hosts not in ALLOWED_HOSTS.
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
-  CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"
+  CMD python -c "import os, urllib.request as u; host = os.environ['ALLOWED_HOSTS'].split(',')[0]; u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': host}), timeout=4)"
 CMD ["gunicorn", "vschool.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--timeout", "120", "--access-logfile", "-", "--forwarded-allow-ips", "*"]
