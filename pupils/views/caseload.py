@@ -14,6 +14,7 @@ from django.utils import timezone
 from pupils.access import children_visible_to
 from pupils.codes import PlacementType, SenProvision
 from pupils.filters import CaseloadFilter
+from pupils.imports.common import spreadsheet_safe
 from pupils.models import Cohort
 from pupils.selectors import (
     CASELOAD_SORTS,
@@ -149,14 +150,6 @@ CSV_HEADER = [
     "Caseworker",
     "Social worker",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A spreadsheet must show a cell as text, never run it: a cell that begins like a
-    formula is prefixed with an apostrophe (OWASP's advice on CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _yes_no(value: bool | None) -> str:
@@ -184,7 +177,7 @@ def _csv_row(row, today: date) -> list[str]:
         row.caseworker_name,
         row.social_worker_name,
     ]
-    return [csv_safe(cell) for cell in cells]
+    return [spreadsheet_safe(cell) for cell in cells]
 
 
 class _Echo:

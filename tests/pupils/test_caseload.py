@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pupils.imports.common import spreadsheet_safe as csv_safe
 from pupils.models import AllocationRole, Cohort, EnrolmentKind
-from pupils.views.caseload import csv_safe
 from tests.factories import (
     AllocationFactory,
     CareEpisodeFactory,
